@@ -19,6 +19,7 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 
 // Control characters: C0, DEL, C1, and the Unicode line and paragraph
 // separators, which break log lines and headers as badly as a newline.
+// deno-lint-ignore no-control-regex -- matching them is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 
 /**
