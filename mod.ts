@@ -46,3 +46,4 @@ export * from "./src/open.ts";
 export { Keyring } from "./src/crypto/keyring.ts";
 export { open, seal, sealedKeyId } from "./src/crypto/envelope.ts";
 export type { SealContext, SealOptions } from "./src/crypto/envelope.ts";
+export type { EnvSource } from "./src/runtime.ts";

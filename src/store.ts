@@ -1,13 +1,13 @@
 /**
  * `CredentialStore`: one backend, one keyring and one namespace, turned into
- * a place to keep OAuth credentials sealed per record.
+ * a place to keep OAuth credentials sealed per record, with a read cache,
+ * compare-and-set updates and token refresh.
  *
  * @module
  */
 
 import type { Backend } from "./backends/backend.ts";
-import { type Credential, parseCredential } from "./credential.ts";
-import { open, seal } from "./crypto/envelope.ts";
+import { type Credential, expiresAt, parseCredential } from "./credential.ts";
 import type { Keyring } from "./crypto/keyring.ts";
 import { CredboxError } from "./errors.ts";
 import {
@@ -17,56 +17,53 @@ import {
   storagePrefix,
   typeName,
 } from "./id.ts";
+import { Records, type Versioned } from "./records.ts";
+import { checkUnreserved } from "./refresh_lease.ts";
+import { isValidFor, Refresher } from "./refresher.ts";
+import type { StoreStats } from "./stats.ts";
+import {
+  type ResolvedOptions,
+  resolveStoreOptions,
+  type StoreOptions,
+} from "./store_options.ts";
+import {
+  checkAttempts,
+  checkIfVersion,
+  checkSkew,
+  type DeleteOptions,
+  type FreshOptions,
+  type ListIdsOptions,
+  publicRecord,
+  type SaveOptions,
+  type StoredCredential,
+  type UpdateOptions,
+} from "./store_types.ts";
+import { updateRecord } from "./update.ts";
 
-/** One stored credential with the version it was read at. */
-export interface StoredCredential {
-  /** The id, in canonical (NFC) form. */
-  id: string;
-  /** The decrypted credential. */
-  credential: Credential;
-  /** Opaque; pass it back as `ifVersion` for compare-and-set. */
-  version: string;
-}
-
-/** Options of {@linkcode CredentialStore}. */
-export interface StoreOptions {
-  /** Where sealed records live. */
-  backend: Backend;
-  /** The keys that seal and open records. */
-  keyring: Keyring;
-  /** Bound into every record; a record never opens in another namespace. */
-  namespace?: string;
-}
-
-/** Options of {@linkcode CredentialStore.save}. */
-export interface SaveOptions {
-  /** Save only if the record is at this version; `null`: only if absent. */
-  ifVersion?: string | null;
-}
-
-/** Options of {@linkcode CredentialStore.delete}. */
-export interface DeleteOptions {
-  /** Delete only if the record is at this version. */
-  ifVersion?: string;
-}
-
-/** Options of {@linkcode CredentialStore.list}. */
-export interface ListIdsOptions {
-  /** Only ids that start with this. */
-  prefix?: string;
-}
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** The namespace used when none is given. */
-export const DEFAULT_NAMESPACE = "default";
+export type { CacheStats } from "./cache.ts";
+export type { ClientAuth } from "./refresh.ts";
+export type { ReauthMark } from "./refresh_lease.ts";
+export type { BackendStats, RefreshStats, StoreStats } from "./stats.ts";
+export {
+  type CacheOptions,
+  DEFAULT_NAMESPACE,
+  type RefreshOptions,
+  type StoreOptions,
+} from "./store_options.ts";
+export type {
+  DeleteOptions,
+  FreshOptions,
+  ListIdsOptions,
+  SaveOptions,
+  StoredCredential,
+  UpdateOptions,
+} from "./store_types.ts";
 
 /**
  * Keeps OAuth credentials, each sealed under the keyring's primary key and
  * bound to its id and the store's namespace.
  *
- * @example Save, load, compare-and-set
+ * @example Save, load, compare-and-set, update
  * ```ts
  * import { CredentialStore, Keyring, MemoryBackend } from "@credbox/credbox";
  *
@@ -82,6 +79,11 @@ export const DEFAULT_NAMESPACE = "default";
  * const record = await store.load("ana@example.com");
  * console.assert(record?.version === version);
  * await store.save("ana@example.com", { token: "ya29.next" }, { ifVersion: version });
+ * const updated = await store.update("ana@example.com", (current) => ({
+ *   ...current,
+ *   scopes: ["openid"],
+ * }));
+ * console.assert(updated.credential.token === "ya29.next");
  * ```
  */
 export class CredentialStore {
@@ -89,31 +91,32 @@ export class CredentialStore {
   readonly backend: Backend;
   /** The namespace bound into every record. */
   readonly namespace: string;
-  #keyring: Keyring;
+  readonly #options: ResolvedOptions;
+  readonly #records: Records;
+  readonly #refresher: Refresher;
 
-  /** Build a store; options are checked here. */
+  /**
+   * Build a store.
+   *
+   * @throws {CredboxError} `INVALID_CONFIG` naming the option at fault.
+   */
   constructor(options: StoreOptions) {
-    if (options === null || typeof options !== "object") {
-      throw new CredboxError(
-        "INVALID_CONFIG",
-        `Cannot create store: options must be an object, got ${
-          typeName(options)
-        }`,
-      );
-    }
-    this.backend = checkBackend(options.backend);
-    this.#keyring = checkKeyring(options.keyring);
-    this.namespace = checkNamespace(options.namespace ?? DEFAULT_NAMESPACE);
+    this.#options = resolveStoreOptions(options);
+    this.backend = this.#options.backend;
+    this.namespace = this.#options.namespace;
+    this.#records = new Records(this.#options);
+    this.#refresher = new Refresher(this.#records, this.#options);
   }
 
   /** The keyring records are sealed with. */
   get keyring(): Keyring {
-    return this.#keyring;
+    return this.#options.keyring;
   }
 
   /**
-   * Seal and save a credential; with `ifVersion`, only if the stored record
-   * is at that version (`null`: only if there is none).
+   * Seal and save a credential, replacing the whole record (a re-auth mark
+   * included); with `ifVersion`, only if the stored record is at that
+   * version (`null`: only if there is none).
    *
    * @throws {CredboxError} `INVALID_ID`, `INVALID_CREDENTIAL` (nothing is
    * written), `CONFLICT` when the condition fails, `BACKEND`.
@@ -125,34 +128,38 @@ export class CredentialStore {
   ): Promise<{ version: string }> {
     const key = normalizeId(id);
     const checked = parseCredential(credential);
+    checkUnreserved(checked);
     checkIfVersion(options.ifVersion, true);
-
-    const sealed = await this.seal(key, checked);
-
-    const condition = options.ifVersion === undefined
-      ? undefined
-      : { ifVersion: options.ifVersion };
-    return await this.backend.put(storageName(key), sealed, condition);
+    const saved = await this.#records.write(
+      key,
+      { credential: checked },
+      options.ifVersion,
+    );
+    return { version: saved.version };
   }
 
   /**
-   * The credential under `id`, or `undefined` when there is none.
+   * The credential under `id`, or `undefined` when there is none. A cached
+   * copy is used only while its access token has not expired.
    *
    * @throws {CredboxError} `DECRYPT_FAILED` for a record that does not open
    * here, `UNKNOWN_KEY` for one sealed under a key not in the keyring.
    */
   async load(id: string): Promise<StoredCredential | undefined> {
     const key = normalizeId(id);
-    const found = await this.backend.get(storageName(key));
-    if (!found) return undefined;
-    const credential = await this.unseal(key, found.bytes);
-    return { id: key, credential, version: found.version };
+    const now = this.#options.now();
+    const found = await this.#records.read(
+      key,
+      (record) => (expiresAt(record.state.credential) ?? Infinity) > now,
+    );
+    return found && publicRecord(key, found);
   }
 
   /** True when a credential is stored under `id`. */
   async has(id: string): Promise<boolean> {
     const key = normalizeId(id);
-    return (await this.backend.get(storageName(key))) !== undefined;
+    if (this.#records.cache.peek(key) !== undefined) return true;
+    return (await this.#records.backend.get(storageName(key))) !== undefined;
   }
 
   /**
@@ -165,7 +172,11 @@ export class CredentialStore {
     const condition = options.ifVersion === undefined
       ? undefined
       : { ifVersion: options.ifVersion };
-    return await this.backend.delete(storageName(key), condition);
+    try {
+      return await this.#records.backend.delete(storageName(key), condition);
+    } finally {
+      this.#records.cache.delete(key);
+    }
   }
 
   /**
@@ -176,9 +187,10 @@ export class CredentialStore {
     const prefix = options.prefix ?? "";
     const namePrefix = storagePrefix(prefix);
     const wanted = prefix.normalize("NFC");
+    const backend = this.#records.backend;
     let cursor: string | undefined;
     do {
-      const page = await this.backend.list({ prefix: namePrefix, cursor });
+      const page = await backend.list({ prefix: namePrefix, cursor });
       for (const name of page.names) {
         const id = idFromStorageName(name);
         if (id !== undefined && id.startsWith(wanted)) yield id;
@@ -212,74 +224,87 @@ export class CredentialStore {
     return record;
   }
 
-  /** Seal a checked credential for `id` (canonical form). */
-  protected async seal(
+  /**
+   * Read, apply `fn`, and save with the version read; when another writer
+   * got there first, read again and retry after a jittered backoff. `fn`
+   * gets `undefined` when there is no record (the save then creates one,
+   * only if still absent) and may run more than once. A refresh lease in
+   * progress is kept; a re-auth mark is kept while the refresh token is.
+   *
+   * @throws {CredboxError} `CONFLICT` when every attempt lost its race;
+   * what `fn` throws; the errors of `save()`.
+   */
+  async update(
     id: string,
-    credential: Credential,
-  ): Promise<Uint8Array> {
-    const plaintext = encoder.encode(JSON.stringify(credential));
-    return await seal(this.#keyring, plaintext, {
-      namespace: this.namespace,
-      id,
-    });
-  }
-
-  /** Open a sealed record of `id` (canonical form). */
-  protected async unseal(id: string, bytes: Uint8Array): Promise<Credential> {
-    const plaintext = await open(this.#keyring, bytes, {
-      namespace: this.namespace,
-      id,
-    });
-    return JSON.parse(decoder.decode(plaintext)) as Credential;
-  }
-}
-
-function checkBackend(backend: unknown): Backend {
-  const b = backend as Partial<Backend> | null | undefined;
-  if (
-    !b || typeof b.get !== "function" || typeof b.put !== "function" ||
-    typeof b.delete !== "function" || typeof b.list !== "function"
-  ) {
-    throw new CredboxError(
-      "INVALID_CONFIG",
-      "Cannot create store: 'backend' must have get, put, delete and list methods",
+    fn: (current: Credential | undefined) => Credential | Promise<Credential>,
+    options: UpdateOptions = {},
+  ): Promise<StoredCredential> {
+    const key = normalizeId(id);
+    if (typeof fn !== "function") {
+      throw new TypeError(`update() needs a function, got ${typeName(fn)}`);
+    }
+    const attempts = checkAttempts(options.attempts);
+    const saved = await updateRecord(
+      this.#records,
+      key,
+      fn,
+      attempts,
+      this.#options,
     );
+    return publicRecord(key, saved);
   }
-  return b as Backend;
-}
 
-function checkKeyring(keyring: unknown): Keyring {
-  const k = keyring as { primaryId?: unknown } | null | undefined;
-  if (!k || typeof k !== "object" || typeof k.primaryId !== "string") {
-    throw new CredboxError(
-      "INVALID_CONFIG",
-      "Cannot create store: 'keyring' must be a Keyring (Keyring.fromEnv())",
-    );
+  /**
+   * The record of `id` with an access token valid for at least `skewMs`,
+   * refreshed first when it is not (`refresher.ts` tells how instances
+   * agree on who refreshes). A rotated refresh token is saved before the
+   * new access token is returned.
+   *
+   * @throws {CredboxError} `NOT_FOUND`; `REAUTH_REQUIRED` when the provider
+   * refused the refresh token (now or before: the record is marked);
+   * `REFRESH_FAILED` when the provider kept failing or another instance's
+   * refresh outlasted the wait.
+   */
+  async fresh(
+    id: string,
+    options: FreshOptions = {},
+  ): Promise<StoredCredential> {
+    const key = normalizeId(id);
+    const skewMs = checkSkew(options.skewMs);
+
+    const now = this.#options.now();
+    const valid = (record: Versioned) =>
+      !record.state.reauth && isValidFor(record.state.credential, now, skewMs);
+    const cached = await this.#records.read(key, valid);
+    if (cached && valid(cached)) return publicRecord(key, cached);
+
+    // Missing, marked or expiring: the refresher rereads the backend and
+    // tells which, so another instance's newer record is never missed.
+    return publicRecord(key, await this.#refresher.refresh(key, skewMs));
   }
-  return keyring as Keyring;
-}
 
-const NAMESPACE = /^[A-Za-z0-9._:/@-]{1,128}$/;
-
-function checkNamespace(namespace: unknown): string {
-  if (typeof namespace !== "string" || !NAMESPACE.test(namespace)) {
-    throw new CredboxError(
-      "INVALID_CONFIG",
-      `Cannot create store: 'namespace' must be 1 to 128 of A-Z a-z 0-9 . _ : / @ -, got ${
-        JSON.stringify(namespace) ?? typeName(namespace)
-      }`,
-    );
+  /**
+   * Counters of the cache, the backend and token refresh, as numbers.
+   *
+   * @example
+   * ```ts
+   * import { CredentialStore, Keyring, MemoryBackend } from "@credbox/credbox";
+   *
+   * const store = new CredentialStore({
+   *   backend: new MemoryBackend(),
+   *   keyring: await Keyring.generate(),
+   * });
+   * await store.save("ana", { token: "ya29.example" });
+   * await store.load("ana");
+   * console.assert(store.stats().cache.hits === 1);
+   * console.assert(store.stats().backend.get === 0);
+   * ```
+   */
+  stats(): StoreStats {
+    return {
+      cache: this.#records.cache.stats(),
+      backend: { ...this.#records.requests },
+      refresh: this.#refresher.stats(),
+    };
   }
-  return namespace;
-}
-
-function checkIfVersion(value: unknown, nullable: boolean): void {
-  if (value === undefined || typeof value === "string" && value !== "") return;
-  if (nullable && value === null) return;
-  throw new CredboxError(
-    "INVALID_CONFIG",
-    `'ifVersion' must be a non-empty string${nullable ? " or null" : ""}, got ${
-      typeName(value)
-    }`,
-  );
 }
