@@ -9,7 +9,7 @@
 import type { Backend } from "./backends/backend.ts";
 import { ReadCache } from "./cache.ts";
 import type { Credential } from "./credential.ts";
-import { open, seal } from "./crypto/envelope.ts";
+import { open, seal, sealedKeyId } from "./crypto/envelope.ts";
 import type { Keyring } from "./crypto/keyring.ts";
 import { storageName } from "./id.ts";
 import { fromSealed, type RecordState, toSealed } from "./refresh_lease.ts";
@@ -37,6 +37,7 @@ export class Records {
   readonly cache: ReadCache<Versioned>;
   readonly #keyring: Keyring;
   readonly #namespace: string;
+  readonly #reseal: boolean;
 
   /** Records in `options.backend`, sealed with `options.keyring`. */
   constructor(options: ResolvedOptions) {
@@ -44,6 +45,7 @@ export class Records {
     this.cache = new ReadCache({ ...options.cache, now: options.now });
     this.#keyring = options.keyring;
     this.#namespace = options.namespace;
+    this.#reseal = options.resealOnLoad;
   }
 
   /** The record, from the cache when held and `usable`. */
@@ -94,7 +96,33 @@ export class Records {
     if (!found) return undefined;
     const plaintext = await open(this.#keyring, found.bytes, this.#context(id));
     const opened = JSON.parse(decoder.decode(plaintext)) as Credential;
-    return { state: fromSealed(opened), version: found.version };
+    const state = fromSealed(opened);
+    if (this.#reseal && sealedKeyId(found.bytes) !== this.#keyring.primaryId) {
+      const version = await this.#resealRecord(id, plaintext, found.version);
+      return { state, version: version ?? found.version };
+    }
+    return { state, version: found.version };
+  }
+
+  /**
+   * Put the same plaintext back under the primary key, only over the
+   * version just read. A failure leaves the old record, which still opens,
+   * so the load goes on: the next one tries again.
+   */
+  async #resealRecord(
+    id: string,
+    plaintext: Uint8Array,
+    version: string,
+  ): Promise<string | undefined> {
+    try {
+      const sealed = await seal(this.#keyring, plaintext, this.#context(id));
+      const put = await this.backend.put(storageName(id), sealed, {
+        ifVersion: version,
+      });
+      return put.version;
+    } catch {
+      return undefined;
+    }
   }
 
   #context(id: string): { namespace: string; id: string } {

@@ -98,6 +98,13 @@ export interface StoreOptions {
   random?: () => number;
   /** Token refresh. */
   refresh?: RefreshOptions;
+  /**
+   * Re-seal a record under the keyring's primary key when a load finds it
+   * sealed under an older one, so rotation also happens lazily. The write
+   * is compare-and-set: a record changed meanwhile is left to its writer.
+   * Default: false (a load never writes).
+   */
+  resealOnLoad?: boolean;
 }
 
 /** Every option checked and filled in. */
@@ -111,6 +118,7 @@ export interface ResolvedOptions {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   refresh: Required<RefreshOptions>;
+  resealOnLoad: boolean;
 }
 
 /** The namespace used when none is given. */
@@ -164,6 +172,7 @@ export function resolveStoreOptions(options: StoreOptions): ResolvedOptions {
       timeoutMs: number("refresh.timeoutMs", refresh.timeoutMs, 5_000, 1),
       clientAuth,
     },
+    resealOnLoad: flag("resealOnLoad", options.resealOnLoad),
   };
 }
 
@@ -202,6 +211,13 @@ function integer(
     fail(`'${name}' must be an integer ${range}, got ${show(value)}`);
   }
   return value as number;
+}
+
+function flag(name: string, value: unknown): boolean {
+  if (value !== undefined && typeof value !== "boolean") {
+    fail(`'${name}' must be a boolean, got ${typeName(value)}`);
+  }
+  return value === true;
 }
 
 function fn<F>(name: string, value: F | undefined): F | undefined {

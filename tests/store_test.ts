@@ -5,6 +5,7 @@ import {
   CredentialStore,
   Keyring,
   MemoryBackend,
+  sealedKeyId,
   storageName,
 } from "../mod.ts";
 
@@ -251,4 +252,80 @@ Deno.test("a bad namespace is INVALID_CONFIG naming the value", async () => {
         /'namespace'/.test(error.message),
     );
   }
+});
+
+Deno.test("with resealOnLoad, a load re-seals an old record under the primary", async () => {
+  const oldEntry = Keyring.newEntry("old");
+  const newEntry = Keyring.newEntry("new");
+  const backend = new MemoryBackend();
+  const before = new CredentialStore({
+    backend,
+    keyring: await Keyring.parse(oldEntry),
+  });
+  await before.save("ana", credential);
+  const keyring = await Keyring.parse(`${newEntry},${oldEntry}`);
+
+  const lazy = new CredentialStore({ backend, keyring, cache: false });
+  await lazy.load("ana");
+  assert.equal(sealedKeyId((await backend.get("ana"))!.bytes), "old");
+
+  const resealing = new CredentialStore({
+    backend,
+    keyring,
+    cache: false,
+    resealOnLoad: true,
+  });
+  const record = await resealing.load("ana");
+  assert.deepEqual(record!.credential, credential);
+  const stored = await backend.get("ana");
+  assert.equal(sealedKeyId(stored!.bytes), "new");
+  assert.equal(record!.version, stored!.version);
+  assert.equal(resealing.stats().backend.put, 1);
+
+  await resealing.load("ana");
+  assert.equal(resealing.stats().backend.put, 1, "no second re-seal");
+});
+
+Deno.test("with resealOnLoad, a record changed meanwhile is left to its writer", async () => {
+  const oldEntry = Keyring.newEntry("old");
+  const backend = new MemoryBackend();
+  const old = await Keyring.parse(oldEntry);
+  await new CredentialStore({ backend, keyring: old }).save("ana", credential);
+  const keyring = await Keyring.parse(`${Keyring.newEntry("new")},${oldEntry}`);
+
+  // A writer still on the old keyring saves between our read and re-seal.
+  const racing: Backend = {
+    get: async (name) => {
+      const found = await backend.get(name);
+      await new CredentialStore({ backend, keyring: old }).save("ana", {
+        token: "newer",
+      });
+      return found;
+    },
+    put: (name, bytes, condition) => backend.put(name, bytes, condition),
+    delete: (name, condition) => backend.delete(name, condition),
+    list: (options) => backend.list(options),
+  };
+  const store = new CredentialStore({
+    backend: racing,
+    keyring,
+    cache: false,
+    resealOnLoad: true,
+  });
+  assert.deepEqual((await store.load("ana"))!.credential, credential);
+  const after = new CredentialStore({ backend, keyring, cache: false });
+  assert.equal((await after.load("ana"))!.credential.token, "newer");
+});
+
+Deno.test("resealOnLoad must be a boolean", async () => {
+  const keyring = await Keyring.generate();
+  assert.throws(
+    () =>
+      new CredentialStore({
+        backend: new MemoryBackend(),
+        keyring,
+        resealOnLoad: "yes" as never,
+      }),
+    /'resealOnLoad' must be a boolean, got string/,
+  );
 });
