@@ -58,7 +58,7 @@ Options:
         `unknown scope '${unknown}': use ${SCOPES.join(", ")}`,
       );
     }
-    const made = createApiToken(
+    const made = await createApiToken(
       name,
       [...new Set(wanted)] as typeof SCOPES[number][],
     );
