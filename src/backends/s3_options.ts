@@ -229,7 +229,7 @@ export function clientConfig(options: S3BackendOptions): S3ClientConfig {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     // Reuse each command's resolved middleware stack instead of rebuilding
-    // it on every request (see bench/s3_bench.ts).
+    // it on every request (see bench/save_bench.ts).
     cacheMiddleware: true,
     requestHandler: new FetchRequestHandler(
       options.fetch,
