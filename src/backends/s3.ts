@@ -70,12 +70,17 @@ import {
 
 export type {
   S3BackendOptions,
+  S3ClientLike,
   S3Credentials,
   S3ServerSideEncryption,
 } from "./s3_options.ts";
 export type { FetchFunction } from "./s3_fetch_handler.ts";
 
 const NAME = /^[A-Za-z0-9@_.%-]{1,768}$/;
+// An ETag is printable ASCII. A version that is not (a caller's guess, say
+// from an HTTP If-Match) matches no object, and sent as a header it would
+// fail every attempt like a dropped connection and end as BACKEND.
+const ETAG_TEXT = /^[\x20-\x7e]+$/;
 const BACKOFF: Backoff = { baseMs: 100, capMs: 2_000, random: Math.random };
 
 /**
@@ -109,7 +114,9 @@ export class S3Backend implements Backend {
    */
   constructor(options: S3BackendOptions) {
     this.#options = checkS3Options(options);
-    this.#client = options.client ?? new S3Client(clientConfig(options));
+    // A caller's client is an S3Client; the public type only names `send`.
+    this.#client = (options.client as S3Client | undefined) ??
+      new S3Client(clientConfig(options));
   }
 
   /** The object under `name` with its ETag, or `undefined`: one GET. */
@@ -143,6 +150,9 @@ export class S3Backend implements Backend {
   ): Promise<{ version: string }> {
     checkName(name);
     const context = this.#context("PutObject");
+    if (condition?.ifVersion && !ETAG_TEXT.test(condition.ifVersion)) {
+      throw conflictError(context);
+    }
     const sse = this.#options.sse;
     const command = new PutObjectCommand({
       Bucket: context.bucket,
@@ -186,6 +196,9 @@ export class S3Backend implements Backend {
   async delete(name: string, condition?: DeleteCondition): Promise<boolean> {
     checkName(name);
     const context = this.#context("DeleteObject");
+    if (condition && !ETAG_TEXT.test(condition.ifVersion)) {
+      throw conflictError(context);
+    }
     const command = new DeleteObjectCommand({
       Bucket: context.bucket,
       Key: this.#key(name),

@@ -6,7 +6,7 @@
 
 import { CredboxError } from "../errors.ts";
 import { typeName } from "../id.ts";
-import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { type FetchFunction, FetchRequestHandler } from "./s3_fetch_handler.ts";
 
 /** Static credentials; omit them to use the SDK's usual sources. */
@@ -21,6 +21,28 @@ export interface S3Credentials {
 
 /** Server-side encryption, a second layer under credbox's own. */
 export type S3ServerSideEncryption = "AES256" | { kmsKeyId: string };
+
+/**
+ * An `S3Client` from `@aws-sdk/client-s3`, described by the one method the
+ * backend calls, so the public type does not hang on the SDK's own.
+ *
+ * @example
+ * ```ts
+ * import { S3Client } from "@aws-sdk/client-s3";
+ * import type { S3ClientLike } from "@credbox/credbox/s3";
+ *
+ * const client: S3ClientLike = new S3Client({ region: "us-east-1" });
+ * console.assert(typeof client.send === "function");
+ * ```
+ */
+export interface S3ClientLike {
+  /** Send one command; the backend passes an abort signal per attempt. */
+  send(
+    // deno-lint-ignore no-explicit-any -- each SDK command has its own type
+    command: any,
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<unknown>;
+}
 
 /** Options of {@linkcode S3Backend}. */
 export interface S3BackendOptions {
@@ -44,7 +66,7 @@ export interface S3BackendOptions {
    * A ready client, used as it is: its own handler, retries and region
    * apply, so it excludes the options that configure a client.
    */
-  client?: S3Client;
+  client?: S3ClientLike;
   /** Attempts per operation, retries included; 1 to 10. Default: 3. */
   maxAttempts?: number;
   /** Time limit of each attempt, in milliseconds. Default: 10,000. */
