@@ -3,48 +3,28 @@ import { CredboxError } from "../src/errors.ts";
 import { Keyring } from "../src/crypto/keyring.ts";
 import { open, seal, sealedKeyId } from "../src/crypto/envelope.ts";
 
-const encode = (text: string) => new TextEncoder().encode(text);
-const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-const hex = (bytes: Uint8Array) =>
-  Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-const fromHex = (text: string) =>
-  Uint8Array.from(text.match(/../g) ?? [], (pair) => parseInt(pair, 16));
-const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const bytesOf = (length: number, at: (i: number) => number) =>
-  Uint8Array.from({ length }, (_, i) => at(i));
-/** A random source that hands out fixed bytes in order. */
-const fixed = (...parts: Uint8Array[]) => () => parts.shift()!;
-
-// Vector 1: KEK and data key are those of RFC 3394 section 4.6, so the
-// wrapped key must equal that RFC's published output.
-const KEK_1 = bytesOf(32, (i) => i);
-const DATA_KEY_1 = fromHex(
-  "00112233445566778899aabbccddeeff000102030405060708090a0b0c0d0e0f",
-);
-const RFC3394_WRAPPED = "28c9f404c4b810f4cbccb35cfb87f8263f5786e2d80ed326" +
-  "cbc7f0e71a99f43bfb988b9b7a02dd21";
-const IV_1 = fromHex("cafebabefacedbaddecaf888");
-const CONTEXT_1 = { namespace: "workspace-mcp", id: "ana@example.com" };
-const PLAIN_1 = '{"token":"ya29.test"}';
-// Frozen: computed once, and checked against an independent implementation
-// (Python `cryptography`). A change here is a format change.
-const SEALED_1 = "4342585201026b31" + RFC3394_WRAPPED +
-  "cafebabefacedbaddecaf888" +
-  "cbecaf8b9f95888ec5e3d9e4035dcb59f4e9301cbc" +
-  "54f4bf338f38df09941194d09a2efb38";
-
-// Vector 2: a longer key id, an empty namespace, a non-ASCII id.
-const KEK_2 = bytesOf(32, (i) => 0xff - i);
-const DATA_KEY_2 = bytesOf(32, (i) => 0x40 + i);
-const IV_2 = bytesOf(12, (i) => 0x80 + i);
-const CONTEXT_2 = { namespace: "", id: "jos\u00e9@example.com" };
-const SEALED_2 = "43425852010f323032352d31305f726f7461746564" +
-  "d1a94956ed221489839dadbbe1221210e8cc6399e96e92410b545b49059df692" +
-  "aaa300bda35d428c" + "808182838485868788898a8b" +
-  "55" + "0214b360054a60f9c9dd908472ba44f9";
-
-const keyring1 = () => Keyring.parse(`k1:${base64(KEK_1)}`);
-const keyring2 = () => Keyring.parse(`2025-10_rotated:${base64(KEK_2)}`);
+import {
+  base64,
+  CONTEXT_1,
+  CONTEXT_2,
+  DATA_KEY_1,
+  DATA_KEY_2,
+  decode,
+  encode,
+  fixed,
+  fromHex,
+  hex,
+  IV_1,
+  IV_2,
+  KEK_1,
+  KEK_2,
+  keyring1,
+  keyring2,
+  PLAIN_1,
+  RFC3394_WRAPPED,
+  SEALED_1,
+  SEALED_2,
+} from "./portable/vectors.ts";
 
 /** The error `promise` rejects with; fails when it resolves. */
 async function failure(promise: Promise<unknown>): Promise<CredboxError> {
