@@ -116,6 +116,14 @@ export class FsBackend implements Backend {
         }`,
       );
     }
+    if (typeof (globalThis as { Deno?: unknown }).Deno === "undefined") {
+      // Node, Bun and Workers have no Deno file API (and Node no flock).
+      throw new CredboxError(
+        "INVALID_CONFIG",
+        "Cannot open fs backend: it needs Deno's file system API; on Node, " +
+          "Bun or Workers use S3Backend or MemoryBackend",
+      );
+    }
     this.#dir = folderPath(options.dir);
   }
 
