@@ -44,8 +44,8 @@ interface Flight<V> {
  * A read-through cache of values by key.
  *
  * A `set`, `delete` or `reload` while a load is in flight wins over that
- * load: the load is marked stale and does not store its result, so a slow
- * read never overwrites a newer write.
+ * load: the load is marked stale, does not store its result and is joined
+ * by no later read, so a slow read never overwrites or hides a newer write.
  *
  * @example Two concurrent reads of a cold key make one load
  * ```ts
@@ -99,8 +99,10 @@ export class ReadCache<V> {
       return held;
     }
 
+    // A load outdated by a set or delete since it started may return what
+    // that change replaced: a read arriving after the change starts anew.
     const running = this.#inflight.get(key);
-    if (running) {
+    if (running && !running.stale) {
       this.#joined++;
       return await running.promise;
     }

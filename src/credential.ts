@@ -139,8 +139,10 @@ export function parseExpiry(expiry: string): number {
   if (!m) return NaN;
   const [, y, mo, d, h, mi, s = "0", frac = "", zone = "Z"] = m;
   const ms = frac ? Math.floor(Number("0" + frac) * 1000) : 0;
-  const base = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, ms);
-  const check = new Date(base);
+  // Date.UTC reads the years 0 to 99 as 1900 to 1999; setUTCFullYear does
+  // not. 2000 is a leap year, so February 29 survives until the year is set.
+  const check = new Date(Date.UTC(2000, +mo - 1, +d, +h, +mi, +s, ms));
+  const base = check.setUTCFullYear(+y);
   if (
     check.getUTCFullYear() !== +y || check.getUTCMonth() !== +mo - 1 ||
     check.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 59

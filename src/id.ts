@@ -147,6 +147,9 @@ export function idFromStorageName(name: string): string | undefined {
  * dot is escaped only at the end of a whole id), so callers filter the ids
  * they decode with `id.startsWith(prefix)` as well.
  *
+ * @throws {CredboxError} `INVALID_ID` when `prefix` is not a string or not
+ * well-formed Unicode.
+ *
  * @example
  * ```ts
  * import { storagePrefix } from "@credbox/credbox";
@@ -163,6 +166,14 @@ export function storagePrefix(prefix: string): string {
     );
   }
   if (prefix === "") return "";
+  // TextEncoder would turn a lone surrogate into U+FFFD, a prefix no name
+  // of a matching id starts with.
+  if (!prefix.isWellFormed()) {
+    throw new CredboxError(
+      "INVALID_ID",
+      "Invalid prefix: it holds a lone surrogate (not well-formed Unicode)",
+    );
+  }
   const encoded = encodeName(prefix.normalize("NFC"), false);
   return encoded.endsWith(".") ? encoded.slice(0, -1) : encoded;
 }
