@@ -34,7 +34,7 @@ function slowFirstGet(inner: Backend) {
   return { backend, release };
 }
 
-async function storeOver(backend: Backend, keyring: Keyring) {
+function storeOver(backend: Backend, keyring: Keyring): CredentialStore {
   return new CredentialStore({
     backend,
     keyring,
@@ -48,9 +48,9 @@ async function storeOver(backend: Backend, keyring: Keyring) {
 Deno.test("a load that starts after delete() resolved never sees the deleted record", async () => {
   const keyring = await Keyring.generate();
   const memory = new MemoryBackend();
-  await (await storeOver(memory, keyring)).save("ana", { token: "ya29.old" });
+  await (storeOver(memory, keyring)).save("ana", { token: "ya29.old" });
   const { backend, release } = slowFirstGet(memory);
-  const store = await storeOver(backend, keyring);
+  const store = storeOver(backend, keyring);
 
   const before = store.load("ana");
   assert.equal(await store.delete("ana"), true);
@@ -64,16 +64,16 @@ Deno.test("a load that starts after delete() resolved never sees the deleted rec
 Deno.test("a load that starts after a failed save never sees what came before a newer save", async () => {
   const keyring = await Keyring.generate();
   const memory = new MemoryBackend();
-  const first = await (await storeOver(memory, keyring)).save("ana", {
+  const first = await (storeOver(memory, keyring)).save("ana", {
     token: "ya29.old",
   });
   const { backend, release } = slowFirstGet(memory);
-  const store = await storeOver(backend, keyring);
+  const store = storeOver(backend, keyring);
 
   const before = store.load("ana");
   // Another instance saves a newer record; this one's save then loses the
   // race, which drops its cached copy.
-  await (await storeOver(memory, keyring)).save("ana", { token: "ya29.new" });
+  await (storeOver(memory, keyring)).save("ana", { token: "ya29.new" });
   await assert.rejects(
     store.save("ana", { token: "ya29.lost" }, { ifVersion: first.version }),
   );
