@@ -22,6 +22,9 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 // deno-lint-ignore no-control-regex -- matching them is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 
+// Ids that need no normalizing and hold nothing to reject.
+const PRINTABLE_ASCII = new RegExp(`^[\\x20-\\x7e]{1,${MAX_ID_BYTES}}$`);
+
 /**
  * Check an id and return its canonical (NFC) form.
  *
@@ -45,6 +48,11 @@ export function normalizeId(id: unknown): string {
       `Invalid id: expected a string, got ${typeName(id)}`,
     );
   }
+  // Most ids are e-mail addresses. Printable ASCII is its own NFC form, one
+  // UTF-8 byte a character and free of control characters, so one test
+  // settles it: the checks below took about 1 µs an id, and the token route
+  // checks its id twice.
+  if (PRINTABLE_ASCII.test(id)) return id;
   if (id.length === 0) {
     throw new CredboxError("INVALID_ID", "Invalid id: it is empty");
   }

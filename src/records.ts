@@ -8,7 +8,7 @@
 
 import type { Backend } from "./backends/backend.ts";
 import { ReadCache } from "./cache.ts";
-import type { Credential } from "./credential.ts";
+import { type Credential, expiresAt } from "./credential.ts";
 import { open, seal, sealedKeyId } from "./crypto/envelope.ts";
 import type { Keyring } from "./crypto/keyring.ts";
 import { storageName } from "./id.ts";
@@ -19,9 +19,23 @@ import type { ResolvedOptions } from "./store_options.ts";
 /** A record with the version it was read or written at. */
 export interface Versioned {
   /** The credential and credbox's state. */
-  state: RecordState;
+  readonly state: RecordState;
   /** The backend's version. */
-  version: string;
+  readonly version: string;
+  /**
+   * The access token's expiry in epoch milliseconds, `undefined` when it has
+   * none. Parsed once, when the record is read or written: a cached record
+   * is checked on every `fresh()` and `load()`, and parsing the expiry
+   * there each time (a regular expression and a date check) took about
+   * 1 µs a call. `state` is never changed in place (a write makes a new
+   * record), so the value cannot go stale.
+   */
+  readonly expiresAt: number | undefined;
+}
+
+/** `state` at `version`, its expiry parsed. */
+function versioned(state: RecordState, version: string): Versioned {
+  return { state, version, expiresAt: expiresAt(state.credential) };
 }
 
 const encoder = new TextEncoder();
@@ -81,7 +95,7 @@ export class Records {
         sealed,
         condition,
       );
-      const saved = { state, version };
+      const saved = versioned(state, version);
       this.cache.set(id, saved);
       return saved;
     } catch (error) {
@@ -99,9 +113,9 @@ export class Records {
     const state = fromSealed(opened);
     if (this.#reseal && sealedKeyId(found.bytes) !== this.#keyring.primaryId) {
       const version = await this.#resealRecord(id, plaintext, found.version);
-      return { state, version: version ?? found.version };
+      return versioned(state, version ?? found.version);
     }
-    return { state, version: found.version };
+    return versioned(state, found.version);
   }
 
   /**

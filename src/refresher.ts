@@ -19,7 +19,7 @@
  */
 
 import { backoffDelay } from "./backoff.ts";
-import { type Credential, expiresAt } from "./credential.ts";
+import type { Credential } from "./credential.ts";
 import { CredboxError, isCredboxError } from "./errors.ts";
 import { type GrantResult, refreshGrant } from "./refresh.ts";
 import { heldByOther, type RecordState } from "./refresh_lease.ts";
@@ -34,18 +34,17 @@ const CLAIM_CONFLICTS = 20;
 const SETTLE_BACKOFF = { baseMs: 20, capMs: 1_000 };
 
 /**
- * True when `credential` has an access token valid for at least `skewMs`
- * more at `now`. A token without a known expiry counts as valid.
+ * True when `record` has an access token valid for at least `skewMs` more
+ * at `now`. A token without a known expiry counts as valid.
  */
 export function isValidFor(
-  credential: Credential,
+  record: Versioned,
   now: number,
   skewMs: number,
 ): boolean {
-  if (typeof credential.token !== "string" || credential.token === "") {
-    return false;
-  }
-  const until = expiresAt(credential);
+  const token = record.state.credential.token;
+  if (typeof token !== "string" || token === "") return false;
+  const until = record.expiresAt;
   return until === undefined || (until > now && until - now >= skewMs);
 }
 
@@ -105,7 +104,7 @@ export class Refresher {
       // After waiting on a lease, the holder's token is accepted as long as
       // it is valid at all: asking for more would refresh again at once
       // when the provider's tokens live shorter than the skew.
-      if (isValidFor(state.credential, time, waited ? 0 : skewMs)) {
+      if (isValidFor(record, time, waited ? 0 : skewMs)) {
         return record;
       }
 

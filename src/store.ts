@@ -7,7 +7,7 @@
  */
 
 import type { Backend } from "./backends/backend.ts";
-import { type Credential, expiresAt, parseCredential } from "./credential.ts";
+import { type Credential, parseCredential } from "./credential.ts";
 import type { Keyring } from "./crypto/keyring.ts";
 import { CredboxError } from "./errors.ts";
 import {
@@ -150,7 +150,7 @@ export class CredentialStore {
     const now = this.#options.now();
     const found = await this.#records.read(
       key,
-      (record) => (expiresAt(record.state.credential) ?? Infinity) > now,
+      (record) => (record.expiresAt ?? Infinity) > now,
     );
     return found && publicRecord(key, found);
   }
@@ -274,7 +274,7 @@ export class CredentialStore {
 
     const now = this.#options.now();
     const valid = (record: Versioned) =>
-      !record.state.reauth && isValidFor(record.state.credential, now, skewMs);
+      !record.state.reauth && isValidFor(record, now, skewMs);
     const cached = await this.#records.read(key, valid);
     if (cached && valid(cached)) return publicRecord(key, cached);
 

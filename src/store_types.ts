@@ -124,11 +124,38 @@ export interface FreshOptions {
 export function publicRecord(id: string, record: Versioned): StoredCredential {
   const stored: StoredCredential = {
     id,
-    credential: structuredClone(record.state.credential),
+    credential: copyJson(record.state.credential) as Credential,
     version: record.version,
   };
   if (record.state.reauth) stored.reauth = { ...record.state.reauth };
   return stored;
+}
+
+/**
+ * A deep copy of a JSON value. A credential only ever holds what JSON can
+ * (it is parsed from JSON when saved and when opened), and copying that by
+ * hand took 0.2 µs where `structuredClone` took 4 µs (deno bench). With the
+ * expiry parsed once per record (records.ts), this took the cached token
+ * route from about 37 to 27 µs a request in-process.
+ */
+function copyJson(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = copyJson((value as Record<string, unknown>)[key]);
+    // Assigning "__proto__" would replace the prototype, not add the field
+    // that JSON.parse made.
+    if (key === "__proto__") {
+      Object.defineProperty(copy, key, {
+        value: item,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else copy[key] = item;
+  }
+  return copy;
 }
 
 /** `UpdateOptions.attempts`, checked; 10 when absent. */
