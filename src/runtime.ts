@@ -37,3 +37,18 @@ export function envValue(
 ): string | undefined {
   return env ? env[name] : readEnv(name);
 }
+
+/**
+ * Let a timer run without keeping the process alive once nothing else
+ * does (a test ending, a server shutting down). Deno marks it with
+ * `Deno.unrefTimer`, Node and Bun with the timer's own `unref()`; Workers
+ * have neither and end timers with the request.
+ */
+export function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
+  if (typeof timer === "number") {
+    const global = globalThis as {
+      Deno?: { unrefTimer?: (id: number) => void };
+    };
+    global.Deno?.unrefTimer?.(timer);
+  } else (timer as { unref?: () => void }).unref?.();
+}

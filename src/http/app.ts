@@ -20,15 +20,12 @@
  */
 
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import { CredboxError } from "../errors.ts";
 import { typeName } from "../id.ts";
 import { envValue } from "../runtime.ts";
-import { observeRequests } from "./access_log.ts";
 import { authenticate, parseApiTokens, requireScope } from "./auth.ts";
+import { boundary } from "./boundary.ts";
 import { addCredentialRoutes } from "./credentials.ts";
-import { deadline } from "./deadline.ts";
 import { HttpMetrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
 import { problem, problemFromError } from "./problem.ts";
@@ -145,37 +142,13 @@ export function createApp(
   const openapi = JSON.stringify(openApiDocument());
   const app = new Hono<HttpEnv>();
 
-  app.use(requestId());
-  app.use(observeRequests({ log, now, metrics }));
-  // Only the headers that matter to an API answering JSON (OWASP's REST
-  // list); the others guide browsers rendering pages, and each costs a
-  // header write on every response.
-  app.use(secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'none'"],
-      frameAncestors: ["'none'"],
-    },
-    xFrameOptions: "DENY",
-    crossOriginOpenerPolicy: false,
-    crossOriginResourcePolicy: false,
-    originAgentCluster: false,
-    xDnsPrefetchControl: false,
-    xDownloadOptions: false,
-    xPermittedCrossDomainPolicies: false,
-    xXssProtection: false,
+  app.use(boundary({
+    log,
+    now,
+    metrics,
+    timeoutMs,
+    onTimeout: (c) => problem(c, 504, "TIMEOUT", "The request took too long"),
   }));
-  app.use("/v1/*", async (c, next) => {
-    // Everything under /v1 may carry a credential or a token.
-    c.header("cache-control", "no-store");
-    await next();
-  });
-  app.use(
-    "/v1/*",
-    deadline(
-      timeoutMs,
-      (c) => problem(c, 504, "TIMEOUT", "The request took too long"),
-    ),
-  );
   app.use("/v1/*", authenticate(tokens));
   app.use("/metrics", authenticate(tokens));
 

@@ -9,12 +9,14 @@
  * @module
  */
 
-import { sha256 as sha256Sync } from "@noble/hashes/sha2.js";
 import type { MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
 import { CredboxError } from "../errors.ts";
 import { problem } from "./problem.ts";
+import { sha256 } from "./sha256.ts";
 import type { HttpEnv, Principal } from "./types.ts";
+
+export { sha256 };
 
 /** Every scope, in the order the docs list them. */
 export const SCOPES = ["list", "read", "write", "token", "admin"] as const;
@@ -30,7 +32,6 @@ export interface ApiToken extends Principal {
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const HEX = /^[0-9a-fA-F]{64}$/;
-const encoder = new TextEncoder();
 
 /**
  * Read the `name:scope+scope:sha256hex,…` form. Whitespace around entries
@@ -191,19 +192,12 @@ export function requireScope(scope: Scope): MiddlewareHandler<HttpEnv> {
   };
 }
 
-/**
- * SHA-256 of a string's UTF-8 bytes, computed in place: Web Crypto's digest
- * is asynchronous, and on the token route its round trip through the
- * runtime's thread pool cost more than the rest of the request together.
- */
-export function sha256(text: string): Uint8Array {
-  return sha256Sync(encoder.encode(text));
-}
-
 /** Lower-case hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
+export function toHex(bytes: ArrayLike<number>): string {
   let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes.length; i++) {
+    out += bytes[i].toString(16).padStart(2, "0");
+  }
   return out;
 }
 
@@ -216,7 +210,7 @@ function fromHex(hex: string): Uint8Array {
 }
 
 // 1 when equal, 0 otherwise, touching every byte whatever the inputs.
-function equalBytes(a: Uint8Array, b: Uint8Array): number {
+function equalBytes(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return 0;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];

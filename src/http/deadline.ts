@@ -13,6 +13,7 @@
  */
 
 import type { Context, MiddlewareHandler } from "hono";
+import { unrefTimer } from "../runtime.ts";
 import type { HttpEnv } from "./types.ts";
 
 interface Pending {
@@ -24,7 +25,8 @@ interface Pending {
 /**
  * Middleware that answers with `onTimeout(c)` when the rest of the chain
  * takes longer than `ms`. The work already started is not cancelled (the
- * store has no way to stop a backend call); its result is dropped.
+ * store has no way to stop a backend call); its result is dropped. The app
+ * calls it from its boundary middleware rather than mounting it.
  */
 export function deadline(
   ms: number,
@@ -48,32 +50,30 @@ export function deadline(
     }
   };
 
-  return async (c, next) => {
-    let expire!: () => void;
-    const expired = new Promise<true>((resolve) => {
-      expire = () => resolve(true);
+  // One promise per request, settled by whichever comes first: the rest of
+  // the chain or the ticker. (An async function racing a second promise
+  // against the chain made three promises a request, and Promise.race more.)
+  return (c, next) =>
+    new Promise<void>((resolve, reject) => {
+      const entry: Pending = {
+        at: performance.now() + ms,
+        expire: () => {
+          c.res = onTimeout(c);
+          resolve();
+        },
+      };
+      pending.add(entry);
+      if (ticker === undefined) {
+        ticker = setInterval(tick, every);
+        // Pending requests keep a server alive, not this timer.
+        unrefTimer(ticker);
+      }
+      next().then(() => {
+        pending.delete(entry);
+        resolve();
+      }, (error) => {
+        pending.delete(entry);
+        reject(error);
+      });
     });
-    const entry: Pending = { at: performance.now() + ms, expire };
-    pending.add(entry);
-    if (ticker === undefined) {
-      ticker = setInterval(tick, every);
-      unref(ticker);
-    }
-    try {
-      const late = await Promise.race([next(), expired]);
-      if (late === true) c.res = onTimeout(c);
-    } finally {
-      pending.delete(entry);
-    }
-  };
-}
-
-// The interval must not keep a process alive that is otherwise done (a test,
-// a server shutting down). Deno marks it with `Deno.unrefTimer`, Node and
-// Bun with the timer's own `unref()`; Workers end timers with the request.
-function unref(timer: ReturnType<typeof setInterval>): void {
-  const deno = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } })
-    .Deno;
-  if (typeof timer === "number") deno?.unrefTimer?.(timer);
-  else (timer as { unref?: () => void }).unref?.();
 }
