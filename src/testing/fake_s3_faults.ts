@@ -96,10 +96,28 @@ export class FaultPlan {
   }
 }
 
-/** Wait `ms`, or reject with the signal's reason once it aborts. */
-export function delay(ms: number, signal: AbortSignal | null): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
+// Timers fire late: on Deno a 100 ms setTimeout takes about 101.6 ms and a
+// 0 ms one about 2 ms, which a latency profile would charge to the client.
+// So a wait sleeps on a timer until this close to its end, then yields
+// through a MessageChannel (a macrotask, no timer clamp) until the deadline.
+const COARSE_MS = 4;
+
+/**
+ * Wait `ms` (to within a fraction of a millisecond), or reject with the
+ * signal's reason once it aborts.
+ */
+export async function delay(
+  ms: number,
+  signal: AbortSignal | null,
+): Promise<void> {
+  if (signal?.aborted) throw signal.reason;
+  if (ms <= 0) return;
+  const deadline = performance.now() + ms;
+  if (ms > COARSE_MS) await sleep(ms - COARSE_MS, signal);
+  await yieldUntil(deadline, signal);
+}
+
+function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
@@ -111,4 +129,24 @@ export function delay(ms: number, signal: AbortSignal | null): Promise<void> {
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+async function yieldUntil(
+  deadline: number,
+  signal: AbortSignal | null,
+): Promise<void> {
+  const channel = new MessageChannel();
+  try {
+    while (performance.now() < deadline) {
+      if (signal?.aborted) throw signal.reason;
+      await new Promise<void>((resolve) => {
+        channel.port1.onmessage = () => resolve();
+        channel.port2.postMessage(0);
+      });
+    }
+  } finally {
+    // An open port keeps the event loop (and a test) alive.
+    channel.port1.close();
+    channel.port2.close();
+  }
 }
