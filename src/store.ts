@@ -9,7 +9,6 @@
 import type { Backend } from "./backends/backend.ts";
 import { type Credential, parseCredential } from "./credential.ts";
 import type { Keyring } from "./crypto/keyring.ts";
-import { CredboxError } from "./errors.ts";
 import {
   idFromStorageName,
   normalizeId,
@@ -26,6 +25,7 @@ import {
   resolveStoreOptions,
   type StoreOptions,
 } from "./store_options.ts";
+import { onlyCredential } from "./store_single_user.ts";
 import {
   checkAttempts,
   checkIfVersion,
@@ -206,22 +206,7 @@ export class CredentialStore {
    * `INVALID_CONFIG` naming how many there are when there is more than one.
    */
   async only(): Promise<StoredCredential> {
-    const ids: string[] = [];
-    for await (const id of this.list()) ids.push(id);
-    if (ids.length === 0) {
-      throw new CredboxError("NOT_FOUND", "The store holds no credential");
-    }
-    if (ids.length > 1) {
-      throw new CredboxError(
-        "INVALID_CONFIG",
-        `Single-user mode needs exactly one credential; the store holds ${ids.length}`,
-      );
-    }
-    const record = await this.load(ids[0]);
-    if (!record) {
-      throw new CredboxError("NOT_FOUND", "The only credential was deleted");
-    }
-    return record;
+    return await onlyCredential(this.list(), (id) => this.load(id));
   }
 
   /**

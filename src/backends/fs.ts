@@ -7,8 +7,8 @@
  * Network file systems (NFS, SMB) are not supported: their `flock` and
  * `rename` do not give the guarantees relied on below.
  *
- * All runtime-specific code of the backend lives in this file and in
- * `fs_layout.ts`.
+ * All runtime-specific code of the backend lives in this file, in
+ * `fs_layout.ts` and in `fs_lock.ts`.
  *
  * @module
  */
@@ -30,13 +30,13 @@ import {
   folderPath,
   isNotFound,
   listNames,
-  LOCK_FILE,
   parentOf,
   pathOf,
   removeEmptyDirs,
   syncDir,
   writeTemp,
 } from "./fs_layout.ts";
+import { FolderLock } from "./fs_lock.ts";
 import { checkListOptions, checkName, pageOf } from "./names.ts";
 
 // This entry stands alone, so its users can name the types its methods use.
@@ -97,9 +97,7 @@ export interface FsBackendOptions {
 export class FsBackend implements Backend {
   #dir: string;
   #ready: Promise<void> | undefined;
-  // Serializes this instance's writers before they queue on the file lock,
-  // so waiting callers park here instead of in blocking `flock` threads.
-  #tail: Promise<void> = Promise.resolve();
+  #lock: FolderLock;
 
   /**
    * Check the options; nothing touches the disk until the first call.
@@ -125,6 +123,7 @@ export class FsBackend implements Backend {
       );
     }
     this.#dir = folderPath(options.dir);
+    this.#lock = new FolderLock(this.#dir);
   }
 
   /** The record under `name`, or `undefined` when there is none. */
@@ -163,7 +162,7 @@ export class FsBackend implements Backend {
       const temp = await writeTemp(this.#dir, data);
       let renamed = false;
       try {
-        await this.#exclusive(async () => {
+        await this.#lock.run(async () => {
           await this.#check(name, condition?.ifVersion);
           const target = pathOf(this.#dir, name);
           const made = await ensureParents(this.#dir, target);
@@ -187,7 +186,7 @@ export class FsBackend implements Backend {
 
     try {
       await this.#ensureFolder();
-      return await this.#exclusive(async () => {
+      return await this.#lock.run(async () => {
         if (condition) await this.#check(name, condition.ifVersion);
         const target = pathOf(this.#dir, name);
         try {
@@ -233,37 +232,6 @@ export class FsBackend implements Backend {
           ? `'${name}' already exists`
           : `'${name}' is not at the expected version`,
       );
-    }
-  }
-
-  /**
-   * Run `fn` holding this instance's queue and then an exclusive `flock` on
-   * the lock file, so one writer at a time checks a version and renames,
-   * across every process that shares the folder. The kernel drops a `flock`
-   * when its holder's file is closed, including when the process dies, so a
-   * writer killed with SIGKILL never leaves a stale lock behind.
-   */
-  async #exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const previous = this.#tail;
-    let release!: () => void;
-    this.#tail = new Promise((resolve) => release = resolve);
-    await previous;
-
-    try {
-      const lock = await Deno.open(`${this.#dir}/${LOCK_FILE}`, {
-        read: true,
-        write: true,
-        create: true,
-        mode: 0o600,
-      });
-      try {
-        await lock.lock(true);
-        return await fn();
-      } finally {
-        lock.close();
-      }
-    } finally {
-      release();
     }
   }
 

@@ -39,7 +39,6 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { type Backoff, backoffDelay, realSleep } from "../backoff.ts";
 import { CredboxError } from "../errors.ts";
 import {
   type Backend,
@@ -51,13 +50,12 @@ import {
   type StoredObject,
 } from "./backend.ts";
 import { checkListOptions, checkName } from "./names.ts";
+import { runAttempts } from "./s3_attempts.ts";
 import {
   backendError,
   conflictError,
-  exhaustedError,
   isConflict,
   isNoSuchKey,
-  isRetryable,
   type S3Context,
   type S3Operation,
 } from "./s3_errors.ts";
@@ -81,7 +79,6 @@ const NAME = /^[A-Za-z0-9@_.%-]{1,768}$/;
 // from an HTTP If-Match) matches no object, and sent as a header it would
 // fail every attempt like a dropped connection and end as BACKEND.
 const ETAG_TEXT = /^[\x20-\x7e]+$/;
-const BACKOFF: Backoff = { baseMs: 100, capMs: 2_000, random: Math.random };
 
 /**
  * A {@linkcode Backend} over one S3 bucket and key prefix.
@@ -265,35 +262,12 @@ export class S3Backend implements Backend {
     };
   }
 
-  /**
-   * Run one attempt after another until one succeeds, fails for good, or
-   * the attempts run out. Every attempt has its own time limit.
-   *
-   * A conditional write whose response was lost is retried like any
-   * other, so it may report CONFLICT for a write that landed; the store's
-   * update loop re-reads and sees it.
-   */
-  async #send<T>(
+  /** Run `attempt` under this backend's retry limits (`s3_attempts.ts`). */
+  #send<T>(
     context: S3Context,
     attempt: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    const { maxAttempts, timeoutMs } = this.#options;
-    for (let tries = 1;; tries++) {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), timeoutMs);
-      try {
-        return await attempt(controller.signal);
-      } catch (error) {
-        const timedOut = controller.signal.aborted;
-        if (!timedOut && !isRetryable(error)) throw error;
-        if (tries >= maxAttempts) {
-          throw exhaustedError(error, context, tries, timedOut, timeoutMs);
-        }
-      } finally {
-        clearTimeout(timer);
-      }
-      await realSleep(backoffDelay(BACKOFF, tries));
-    }
+    return runAttempts(context, this.#options, attempt);
   }
 }
 
