@@ -7,33 +7,14 @@
 
 import type { Backend } from "../backends/backend.ts";
 import type { Credential } from "../credential.ts";
+import type { StoreStats } from "../stats.ts";
 import type { DeleteOptions, SaveOptions, StoredCredential } from "../store.ts";
 
 /**
- * The counters the app exports on `/metrics`, as `CredentialStore.stats()`
- * reports them. Every part is optional so a custom store can report less.
+ * The counters the app exports on `/metrics`: `CredentialStore.stats()`,
+ * with every part optional so a custom store can report less.
  */
-export interface StoreCounters {
-  /** The read cache. */
-  cache?: {
-    hits: number;
-    misses: number;
-    evictions: number;
-    joined: number;
-    size: number;
-  };
-  /** Calls made to the backend, by operation. */
-  backend?: { get: number; put: number; delete: number; list: number };
-  /** Token refreshes and how they ended. */
-  refresh?: {
-    calls: number;
-    succeeded: number;
-    failed: number;
-    reauth: number;
-    joined: number;
-    waited: number;
-  };
-}
+export type StoreCounters = Partial<StoreStats>;
 
 /**
  * What the app needs from a store. A `CredentialStore` is one; the interface
