@@ -8,6 +8,7 @@ import {
   sealedKeyId,
   storageName,
 } from "../mod.ts";
+import { rejectsWith } from "./store_helpers.ts";
 
 const credential = {
   token: "ya29.store-test-access",
@@ -24,22 +25,6 @@ async function fixture(namespace = "test") {
   const keyring = await Keyring.generate();
   const store = new CredentialStore({ backend, keyring, namespace });
   return { backend, keyring, store };
-}
-
-async function rejectsWith(
-  promise: Promise<unknown>,
-  code: string,
-  pattern?: RegExp,
-): Promise<CredboxError> {
-  let caught: CredboxError | undefined;
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof CredboxError, `not a CredboxError: ${error}`);
-    assert.equal(error.code, code);
-    if (pattern) assert.match(error.message, pattern);
-    caught = error;
-    return true;
-  });
-  return caught!;
 }
 
 Deno.test("save then load returns the credential and its version", async () => {
